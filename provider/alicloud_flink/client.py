@@ -264,6 +264,14 @@ def _classify_transport(
             "retries exhausted",
             **context,
         )
+    if "Failed to parse the value as json" in str(inner):
+        # tea-openapi parses every error body as JSON; an HTML page (a load balancer's 502)
+        # fails that parse inside its retry loop, which then cannot see the status to retry.
+        return errors.TransientError(
+            "the Flink API answered with a non-JSON error page (a gateway or load balancer "
+            "failure)",
+            **context,
+        )
     if getattr(inner, "code", None) == "InvalidCredentials" or "credential" in str(inner).lower():
         return errors.AuthenticationError(
             "no usable credentials", credential_source=settings.credentials.source, **context

@@ -1,0 +1,15 @@
+"""The ``alicloud-flink`` console script: list, get and drift-check session clusters from CI.
+
+:mod:`.main` parses the command line and dispatches; each command lives in its own module and
+is imported only when it runs, so ``--help`` never pays for pydantic or the API client.
+"""
+
+PROG = "alicloud-flink"
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # auth, network, bad input, bad expectation file, usage
+EXIT_DRIFT = 2  # drift: a tracked field moved, or an expected cluster is missing
+
+#: Environment defaults of ``-w/--workspace`` and ``-n/--namespace``.
+WORKSPACE_ENV = "ALICLOUD_FLINK_WORKSPACE"
+NAMESPACE_ENV = "ALICLOUD_FLINK_NAMESPACE"
