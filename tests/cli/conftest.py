@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from alicloud_flink.emulator import Emulator
 
@@ -14,13 +12,6 @@ from .helpers import SCRIPT, emulator_environment
 def _installed_script() -> None:
     if not SCRIPT.exists():
         pytest.fail(f"{SCRIPT} is missing: run `.venv/bin/pip install -e .`")
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    """A running emulator holding the bundled example state."""
-    with Emulator() as running:
-        yield running
 
 
 @pytest.fixture

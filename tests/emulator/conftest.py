@@ -1,24 +1,15 @@
-"""Shared fixtures: a started emulator with the bundled example state, and an SDK client for it."""
+"""Shared fixtures: an SDK client for the emulator (tests/conftest.py starts the emulator)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from importlib import resources
 from typing import Any
 
 import pytest
+import reference
 from alibabacloud_ververica20220718.client import Client
 from alicloud_flink.emulator import Emulator
 
 from .helpers import sdk_client
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    """A running emulator holding the bundled example state, stopped after the test."""
-    with Emulator() as running:
-        yield running
 
 
 @pytest.fixture
@@ -30,6 +21,4 @@ def sdk(emulator: Emulator) -> Client:
 @pytest.fixture
 def reference_cluster() -> dict[str, Any]:
     """The example cluster, read straight from the bundled state file."""
-    text = resources.files("alicloud_flink.emulator").joinpath("default_state.json").read_text()
-    cluster: dict[str, Any] = json.loads(text)["ws-demo"]["default-namespace"][0]
-    return cluster
+    return reference.reference_cluster()
