@@ -74,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
         help=f"an accepted AccessKey; repeatable (default: {DEFAULT_CREDENTIAL.access_key_id})",
     )
     parser.add_argument(
-        "--allow-remote", action="store_true", help="allow binding a non-loopback address"
+        "--allow-remote",
+        action="store_true",
+        help="allow a non-loopback --host (the /_emulator/ admin routes are unauthenticated)",
     )
     return parser
 

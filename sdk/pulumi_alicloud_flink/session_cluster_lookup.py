@@ -1,0 +1,63 @@
+"""``SessionClusterLookup``: a session cluster observed as a resource, so refresh shows drift.
+
+Declare one per cluster a stack depends on. ``pulumi up`` records the cluster's tracked fields;
+``pulumi refresh`` (or ``pulumi preview``, which looks again) reports a change of engine
+version, deployment target, labels, status, Flink configuration or resources as an update with
+old and new values, and a cluster that disappeared as deleted. The cluster itself is never
+modified. The provider (:mod:`alicloud_flink.dynamic_provider`) runs in the
+``pulumi-python`` dynamic-provider plugin with the stack config the engine passes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+from alicloud_flink.dynamic_provider import OUTPUT_KEYS, SessionClusterLookupProvider
+
+__all__ = ["SessionClusterLookup"]
+
+
+class SessionClusterLookup(pulumi.dynamic.Resource, name="SessionClusterLookup"):
+    """One session cluster, looked up by workspace, namespace and name.
+
+    The resource's id is the Terraform-style ``<workspace>:<namespace>:<name>``. At preview, the
+    lookup runs as soon as the three inputs are known: a cluster that does not exist fails the
+    preview, naming workspace, namespace and name; while an input is unknown, the outputs are
+    unknown and no request is made. Changing an input observes another cluster (a replacement);
+    a change in the cluster is an update. Deleting the resource leaves the cluster alone.
+    """
+
+    workspace: pulumi.Output[str]
+    namespace: pulumi.Output[str]
+    name: pulumi.Output[str]
+    session_cluster_id: pulumi.Output[str | None]
+    engine_version: pulumi.Output[str | None]
+    deployment_target_name: pulumi.Output[str | None]
+    labels: pulumi.Output[dict[str, Any] | None]
+    """Label values as the API returns them (a label may be a number)."""
+    status: pulumi.Output[str | None]
+    """``status.currentSessionClusterStatus`` (``RUNNING`` …)."""
+    flink_conf: pulumi.Output[dict[str, Any] | None]
+    basic_resource_setting: pulumi.Output[dict[str, Any] | None]
+    """Parallelism and the JobManager / TaskManager specs, with Terraform's attribute names."""
+    provider_version: pulumi.Output[str]
+    """Fingerprint of the provider code that recorded the values."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        workspace: pulumi.Input[str],
+        namespace: pulumi.Input[str],
+        name: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Observe the cluster ``name`` of ``namespace`` in ``workspace``.
+
+        :param resource_name: The Pulumi name of this resource (not the cluster's name).
+        :param opts: Ordinary resource options (``parent``, ``depends_on``, ``protect`` …).
+        """
+        props: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
+        props.update(workspace=workspace, namespace=namespace, name=name)
+        super().__init__(SessionClusterLookupProvider(), resource_name, props, opts)
