@@ -3,17 +3,20 @@
 A *snapshot* is the tracked fields of a cluster as plain JSON values, keyed by their Terraform
 attribute names. Drift is any tracked field whose expected value differs from the live one.
 Only fields the expectation names are compared, so an expectation may pin just
-``engine_version``.
+``engine_version``. Importing this module does not import pydantic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alicloud_flink.models import SessionCluster, to_wire_name
 from alicloud_flink.validation import label_text
+from alicloud_flink.wire import to_wire_name
+
+if TYPE_CHECKING:
+    from alicloud_flink.models import SessionCluster
 
 #: The fields whose change is drift, in report order. ``status`` is the current status string.
 TRACKED_FIELDS: tuple[str, ...] = (

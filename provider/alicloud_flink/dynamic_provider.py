@@ -35,6 +35,8 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
+from alicloud_flink.drift import TRACKED_FIELDS, compare, snapshot
+
 if TYPE_CHECKING:
     from alicloud_flink.lookup import ClusterQuery
     from alicloud_flink.models import SessionCluster
@@ -45,18 +47,8 @@ IDENTITY_KEYS: tuple[str, ...] = ("workspace", "namespace", "name")
 VERSION_KEY = "provider_version"
 #: Every property of the resource, in state order: the identity, the fields of
 #: ``drift.TRACKED_FIELDS`` and the provider version. ``alicloud-flink`` reads these names from
-#: ``pulumi stack export``; a test holds them equal to the drift module's list.
-OUTPUT_KEYS: tuple[str, ...] = (
-    *IDENTITY_KEYS,
-    "session_cluster_id",
-    "engine_version",
-    "deployment_target_name",
-    "labels",
-    "status",
-    "flink_conf",
-    "basic_resource_setting",
-    VERSION_KEY,
-)
+#: ``pulumi stack export``.
+OUTPUT_KEYS: tuple[str, ...] = (*IDENTITY_KEYS, *TRACKED_FIELDS, VERSION_KEY)
 
 
 class _Configured:
@@ -157,8 +149,6 @@ def lookup_query(identity: Mapping[str, Any]) -> ClusterQuery:
 
 def observation(query: ClusterQuery, cluster: SessionCluster) -> dict[str, Any]:
     """The resource's properties, in :data:`OUTPUT_KEYS` order, for ``cluster``."""
-    from alicloud_flink.drift import snapshot
-
     values = {
         "workspace": query.workspace,
         "namespace": query.namespace,
@@ -176,8 +166,6 @@ def changed_keys(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
     the CLI applies); identity and version compare exactly. A property missing on one side (an
     observation not made yet at preview) counts as changed.
     """
-    from alicloud_flink.drift import TRACKED_FIELDS, compare
-
     drifted = {change.field for change in compare({k: olds.get(k) for k in TRACKED_FIELDS}, news)}
     return [
         key

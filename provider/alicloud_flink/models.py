@@ -17,13 +17,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, JsonValue, computed_field
 
+from alicloud_flink.wire import to_wire_name
+
 DataT = TypeVar("DataT")
-
-
-def to_wire_name(field_name: str) -> str:
-    """``log4j2_configuration_template`` → ``log4j2ConfigurationTemplate`` (digits kept)."""
-    first, *rest = field_name.split("_")
-    return first + "".join(word[:1].upper() + word[1:] for word in rest)
 
 
 class WireModel(BaseModel):

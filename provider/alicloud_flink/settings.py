@@ -141,7 +141,7 @@ def parse_endpoint(text: str) -> tuple[str, str]:
         raise ConfigurationError(f"endpoint {text!r} is not a host[:port] or an http(s) URL")
     if parts.path.strip("/") or parts.query or parts.fragment or parts.username:
         raise ConfigurationError(f"endpoint {text!r} must not carry a path, query or user")
-    if scheme == "http" and not _is_loopback(parts.hostname):
+    if scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigurationError(
             f"endpoint {text!r}: plain http is allowed only for a loopback host "
             "(127.0.0.1, ::1, localhost); use https"
@@ -149,7 +149,8 @@ def parse_endpoint(text: str) -> tuple[str, str]:
     return scheme.upper(), parts.netloc
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
     if host == "localhost":
         return True
     try:

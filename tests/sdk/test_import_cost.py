@@ -21,7 +21,6 @@ HEAVY = (
     "alicloud_flink.lookup",
     "alicloud_flink.models",
     "alicloud_flink.client",
-    "alicloud_flink.drift",
 )
 
 

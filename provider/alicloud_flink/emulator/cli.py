@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ipaddress
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
 from types import FrameType
+
+from alicloud_flink.settings import is_loopback
 
 from .app import DEFAULT_CREDENTIAL, Emulator
 from .signing import Credential
@@ -26,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the arguments, serve until a signal arrives, and return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if not args.allow_remote and not _is_loopback(args.host):
+    if not args.allow_remote and not is_loopback(args.host):
         parser.error(f"--host {args.host} is not a loopback address; add --allow-remote to bind it")
     credentials = args.credential or [DEFAULT_CREDENTIAL]
     # Catch the signals before the URL is out: a parent may stop us as soon as it reads it.
@@ -87,15 +88,6 @@ def _credential(value: str) -> Credential:
     if not key_id or not secret:
         raise argparse.ArgumentTypeError("expected ID:SECRET or ID:SECRET:STS_TOKEN")
     return Credential(key_id, secret, token or None)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @contextlib.contextmanager
