@@ -8,7 +8,7 @@ PULUMI_VERSION ?= v3.276.0
 ENGINE_BIN := $(CURDIR)/.engine/bin
 export PATH := $(ENGINE_BIN):$(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install test lint demo bench engine reliability clean
+.PHONY: install test lint demo bench engine reliability live clean
 
 install: $(STAMP)
 
@@ -37,6 +37,10 @@ bench: install engine
 
 reliability: install engine
 	$(BIN)/python -m alicloud_flink.reliability
+
+# Acceptance tests against the real cloud: see tests/live/test_live_cloud.py for the variables.
+live: install
+	$(BIN)/pytest -q -m live tests/live
 
 clean:
 	rm -rf $(VENV) .engine build *.egg-info
