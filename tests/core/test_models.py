@@ -7,12 +7,8 @@ from typing import Any
 
 import pytest
 from alicloud_flink.drift import compare, snapshot
-from alicloud_flink.models import (
-    WIRE_KEYS,
-    ListSessionClustersResponse,
-    SessionCluster,
-    to_wire_name,
-)
+from alicloud_flink.models import WIRE_KEYS, ListSessionClustersResponse, SessionCluster
+from alicloud_flink.wire import to_wire_name
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
