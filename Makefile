@@ -30,7 +30,7 @@ lint: install
 	$(BIN)/mypy provider/alicloud_flink sdk/pulumi_alicloud_flink
 
 demo: install engine
-	$(BIN)/python -m alicloud_flink.demo
+	$(BIN)/python -m alicloud_flink.stack_runner examples/quickstart
 
 bench: install engine
 	$(BIN)/python -m alicloud_flink.bench
