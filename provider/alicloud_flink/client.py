@@ -6,11 +6,17 @@ than by tea-openapi (``body_type="byte"``) so that a truncated or non-JSON body 
 :class:`MalformedResponseError` instead of a bare ``JSONDecodeError``, and an HTTP 200 with
 ``success: false`` becomes an error instead of an empty list.
 
-Retries live in tea-openapi's own loop, configured through ``Config.retry_options`` (the
-``RuntimeOptions`` retry fields are ignored there): throttling, 5xx and network errors, with
-equal-jitter exponential backoff, ``max_attempts`` attempts, each wait capped at
-``MAX_BACKOFF_MS`` (a server's ``x-acs-retry-after`` included). The worst case is therefore
-bounded: attempts * (connect + read timeout) + (attempts - 1) * MAX_BACKOFF_MS.
+Retries are this module's loop around single-attempt ``call_api`` calls, judged by tea-openapi's
+own policy (``DaraCore.should_retry`` and ``get_backoff_time`` on a ``RetryOptions``):
+throttling, 5xx and network errors, with equal-jitter exponential backoff, ``max_attempts``
+attempts, each wait capped at ``MAX_BACKOFF_MS`` (a server's ``x-acs-retry-after`` included).
+The loop is ours because tea-openapi's own one cannot retry a gateway's HTML error page (it
+fails to parse it as JSON before it sees the status), and so that a TLS certificate failure,
+which no retry fixes, fails at once. The worst case is bounded:
+attempts * (connect + read timeout) + (attempts - 1) * MAX_BACKOFF_MS.
+
+With ``DEBUG=sdk``, darabonba logs every request header; a filter on its logger masks the
+STS security token (the signature and the AccessKey id reveal no secret).
 
 tea-openapi (and with it requests and aiohttp) is imported when the first client is built, not
 at import time, so that the CLI and ``import pulumi_alicloud_flink`` stay fast.
@@ -18,7 +24,11 @@ at import time, so that the CLI and ``import pulumi_alicloud_flink`` stay fast.
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import re
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +58,15 @@ _AUTH_CODE_PREFIXES = (
 )
 #: ververica's "object not found" code, as terraform-provider-alicloud reads it.
 NOT_FOUND_CODES = frozenset({"990301"})
+#: tea-openapi makes one attempt per ``call_api``; :meth:`FlinkApiClient._call` retries.
+_NO_RETRIES_INSIDE_TEA = None
+_GATEWAY_PAGE = "Failed to parse the value as json"
+_CERTIFICATE_FAILURE = "CERTIFICATE_VERIFY_FAILED"
+#: Request headers darabonba's ``DEBUG=sdk`` log must not show in clear.
+_SECRET_HEADERS = re.compile(
+    r"^(?P<head>[<>] (?:x-acs-security-token|x-acs-bearer-token) : ).*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,14 @@ class Reply:
 
     data: Any
     request_id: str | None
+
+
+@dataclass(frozen=True)
+class RawReply:
+    """The undecoded body of a call the service answered, and its request-id header."""
+
+    body: bytes
+    header_request_id: str | None
 
 
 @dataclass(frozen=True)
@@ -72,13 +99,19 @@ class FlinkApiClient:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._client = _build_openapi_client(settings)
+        self._retry = _retry_options(settings.max_attempts)
 
     def list_session_clusters(self, target: Target) -> Reply:
         """``ListSessionClusters``: ``data`` is the raw list of cluster objects (not validated)."""
-        reply = self._call("ListSessionClusters", target, ())
-        if not isinstance(reply.data, list) or not all(isinstance(c, dict) for c in reply.data):
-            raise malformed_response("'data' is not a list of objects", target, reply.request_id)
-        return reply
+        return parse_list_reply(self.fetch_session_clusters(target), target)
+
+    def fetch_session_clusters(self, target: Target) -> RawReply:
+        """``ListSessionClusters`` with the body undecoded, so the caller chooses the parser.
+
+        Transport and HTTP errors are raised here; what only the body tells (not JSON,
+        ``success`` not true) is left to :func:`parse_list_reply`.
+        """
+        return self._fetch("ListSessionClusters", target, ())
 
     def get_session_cluster(self, target: Target, name: str) -> Reply:
         """``GetSessionCluster``: ``data`` is one raw cluster object."""
@@ -88,6 +121,9 @@ class FlinkApiClient:
         return reply
 
     def _call(self, action: str, target: Target, tail: tuple[str, ...]) -> Reply:
+        return parse_reply(self._fetch(action, target, tail), target)
+
+    def _fetch(self, action: str, target: Target, tail: tuple[str, ...]) -> RawReply:
         from alibabacloud_tea_openapi import utils_models
         from darabonba.runtime import RuntimeOptions
 
@@ -103,13 +139,51 @@ class FlinkApiClient:
             body_type="byte",
         )
         request = utils_models.OpenApiRequest(headers={"workspace": target.workspace})
-        try:
-            response = self._client.call_api(params, request, RuntimeOptions())
-        except Exception as failure:  # tea-openapi raises many unrelated types; all are mapped
-            raise translate_failure(failure, target, self.settings) from None
-        return _parse_reply(response, target)
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                response = self._client.call_api(params, request, RuntimeOptions())
+            except Exception as failure:  # tea-openapi raises many unrelated types; all are mapped
+                delay_ms = self._retry_delay_ms(failure, attempts)
+                if delay_ms is None:
+                    raise translate_failure(failure, target, self.settings) from None
+                time.sleep(delay_ms / 1000)
+            else:
+                header_id = (response.get("headers") or {}).get("x-acs-request-id")
+                return RawReply(response.get("body") or b"", header_id)
+
+    def _retry_delay_ms(self, failure: Exception, attempts: int) -> int | None:
+        """How long to wait before another attempt, or ``None`` when the failure is final."""
+        from darabonba.core import DaraCore
+        from darabonba.policy.retry import RetryPolicyContext
+
+        judged = _retry_subject(failure)
+        if judged is None:
+            return None
+        context = RetryPolicyContext(retries_attempted=attempts, exception=judged)
+        if not DaraCore.should_retry(self._retry, context):
+            return None
+        return int(DaraCore.get_backoff_time(self._retry, context))
 
 
+class _GatewayPage(Exception):
+    """Stands for a gateway's non-JSON error page before the retry policy (a 5xx in effect)."""
+
+    name = "ServerException"
+
+
+def _retry_subject(failure: Exception) -> Exception | None:
+    """The exception the retry policy judges; ``None`` for failures no retry can fix."""
+    inner = getattr(failure, "inner_exception", None) or failure
+    if _GATEWAY_PAGE in str(inner):
+        return _GatewayPage()
+    if _CERTIFICATE_FAILURE in str(inner):
+        return None
+    return inner if isinstance(inner, Exception) else failure
+
+
+@functools.lru_cache(maxsize=1024)
 def session_clusters_path(namespace: str, *tail: str) -> str:
     """``/api/v2/namespaces/{namespace}/sessionclusters[/{name}]``, every segment encoded."""
     from darabonba.url import Url
@@ -128,7 +202,7 @@ def _build_openapi_client(settings: Settings) -> OpenApiClient:
         region_id=settings.region,
         connect_timeout=settings.connect_timeout_ms,
         read_timeout=settings.read_timeout_ms,
-        retry_options=_retry_options(settings.max_attempts),
+        retry_options=_NO_RETRIES_INSIDE_TEA,
         user_agent="pulumi-alicloud-flink",
     )
     creds = settings.credentials
@@ -138,7 +212,24 @@ def _build_openapi_client(settings: Settings) -> OpenApiClient:
         config.security_token = creds.security_token
     else:
         config.credential = _credential_chain(creds.profile)
+    _mask_debug_log()
     return Client(config)
+
+
+class _SecretHeaderMask(logging.Filter):
+    """Masks secret request headers in darabonba's ``DEBUG=sdk`` request log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = _SECRET_HEADERS.sub(r"\g<head>****", record.msg)
+        return True
+
+
+def _mask_debug_log() -> None:
+    """Install the mask on darabonba's logger once (it logs only with ``DEBUG=sdk``)."""
+    logger = logging.getLogger("darabonba-core")
+    if not any(isinstance(existing, _SecretHeaderMask) for existing in logger.filters):
+        logger.addFilter(_SecretHeaderMask())
 
 
 def _credential_chain(profile: str | None) -> Any:
@@ -168,10 +259,19 @@ def _retry_options(max_attempts: int) -> Any:
     return RetryOptions({"retryable": True, "retryCondition": [condition]})
 
 
-def _parse_reply(response: dict[str, Any], target: Target) -> Reply:
-    header_id = (response.get("headers") or {}).get("x-acs-request-id")
+def parse_list_reply(raw: RawReply, target: Target) -> Reply:
+    """A ListSessionClusters body decoded; ``data`` must be a list of JSON objects."""
+    reply = parse_reply(raw, target)
+    if not isinstance(reply.data, list) or not all(isinstance(c, dict) for c in reply.data):
+        raise malformed_response("'data' is not a list of objects", target, reply.request_id)
+    return reply
+
+
+def parse_reply(raw: RawReply, target: Target) -> Reply:
+    """A body decoded: JSON, an object, ``success`` true; else the matching error."""
+    header_id = raw.header_request_id
     try:
-        body = json.loads(response.get("body") or b"")
+        body = json.loads(raw.body)
     except (ValueError, UnicodeDecodeError) as failure:
         raise malformed_response(f"the body is not JSON ({failure})", target, header_id) from None
     if not isinstance(body, dict):
@@ -239,8 +339,14 @@ def _classify_status(
 ) -> errors.FlinkLookupError:
     detail = f"the Flink API answered HTTP {status}: {message}"
     if (code and code.startswith(_AUTH_CODE_PREFIXES)) or status in (401, 403):
+        clock = (
+            "; the request's timestamp was refused: check this machine's clock (the API "
+            "allows 15 minutes of skew)"
+            if code and code.startswith("InvalidTimeStamp")
+            else ""
+        )
         return errors.AuthenticationError(
-            f"{detail} (AccessKey {settings.credentials.masked_key_id})",
+            f"{detail} (AccessKey {settings.credentials.masked_key_id}){clock}",
             credential_source=settings.credentials.source,
             **context,
         )
@@ -258,18 +364,26 @@ def _classify_transport(
 ) -> errors.FlinkLookupError:
     inner = getattr(failure, "inner_exception", None) or failure
     name = getattr(inner, "name", type(inner).__name__)
+    if _CERTIFICATE_FAILURE in str(inner):
+        return errors.ConfigurationError(
+            f"the TLS certificate of {settings.base_url} is not trusted "
+            f"({_scrub(_reason(inner), settings)}); certificate checks are never turned off: "
+            "check the endpoint, or add its CA to the system's trust store",
+            **context,
+        )
     if name == "RetryError":
         return errors.TransientError(
-            f"cannot reach the Flink API at {settings.base_url}: {_scrub(str(inner), settings)}; "
+            f"cannot reach the Flink API at {settings.base_url}: "
+            f"{_scrub(_reason(inner), settings)}; "
             "retries exhausted",
             **context,
         )
-    if "Failed to parse the value as json" in str(inner):
+    if _GATEWAY_PAGE in str(inner):
         # tea-openapi parses every error body as JSON; an HTML page (a load balancer's 502)
-        # fails that parse inside its retry loop, which then cannot see the status to retry.
+        # fails that parse before the status is seen. FlinkApiClient retries it as a 5xx.
         return errors.TransientError(
             "the Flink API answered with a non-JSON error page (a gateway or load balancer "
-            "failure)",
+            "failure); retries exhausted",
             **context,
         )
     if getattr(inner, "code", None) == "InvalidCredentials" or "credential" in str(inner).lower():
@@ -280,6 +394,12 @@ def _classify_transport(
         f"the Flink API call failed: {type(inner).__name__}: {_scrub(str(inner), settings)}",
         **context,
     )
+
+
+def _reason(failure: BaseException) -> str:
+    """A failure's text; darabonba's RetryError keeps it in ``message`` (its str is a dict)."""
+    message = getattr(failure, "message", None)
+    return message if isinstance(message, str) and message else str(failure)
 
 
 def _scrub(text: str, settings: Settings) -> str:

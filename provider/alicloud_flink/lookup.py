@@ -4,9 +4,10 @@ A namespace is listed at most once per (endpoint, workspace, namespace) per proc
 cached, and concurrent identical requests wait for the one call in flight instead of sending
 their own. Errors are not cached, so a later call may succeed. The cache key holds no secret.
 
-Filtering runs on the raw JSON (name, labels, status, engine version); only the clusters a
-lookup returns are validated into :class:`SessionCluster` models, which keeps large namespaces
-as cheap as the official SDK's own parse.
+A listed namespace is parsed once (:mod:`alicloud_flink.listing`): a lookup that returns every
+cluster validates the body in one pass; a filtered lookup filters raw JSON (name, labels,
+status, engine version) and validates only its matches. Each cluster is validated at most once
+per process, which keeps large namespaces cheaper than the official SDK's own parse.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
 from alicloud_flink import validation
 from alicloud_flink.client import FlinkApiClient, Reply, Target, malformed_response
 from alicloud_flink.errors import FlinkLookupError, InvalidInputError, NotFoundError
-from alicloud_flink.models import STATUS_KEY, WIRE_KEYS, SessionCluster, cluster_id
+from alicloud_flink.listing import ClusterFacts, Listing, parse_listing, validated
+from alicloud_flink.models import SessionCluster, cluster_id
 from alicloud_flink.settings import Settings
 
 MAX_CONCURRENCY = 32
@@ -80,27 +80,43 @@ class ClusterQuery:
     def target(self) -> Target:
         return Target(self.workspace, self.namespace)
 
-    def matches(self, raw: Mapping[str, Any]) -> bool:
-        """Whether a raw (wire-format) cluster object passes every filter of this query."""
-        name = raw.get(WIRE_KEYS["session_cluster_name"])
+    @property
+    def selects_all(self) -> bool:
+        """Whether the query returns every listed cluster as listed (no filter, no details)."""
+        return not (
+            self.name is not None
+            or self.session_cluster_id is not None
+            or self.ids
+            or self.name_regex is not None
+            or self.labels
+            or self.status is not None
+            or self.engine_version is not None
+            or self.enable_details
+        )
+
+    def matches_facts(self, facts: ClusterFacts) -> bool:
+        """Whether a cluster with these facts (raw or validated) passes every filter."""
+        name = facts.name
         return (
             (self.name is None or name == self.name)
             and (not self.ids or cluster_id(self.workspace, self.namespace, name) in self.ids)
-            and (self.name_regex is None or self.name_regex.search(name or "") is not None)
-            and self._matches_id(raw)
-            and self._matches_labels(raw)
-            and self._matches_text("engine_version", raw.get(WIRE_KEYS["engine_version"]))
-            and self._matches_text("status", _raw_status(raw))
+            and self._matches_regex(name)
+            and self._matches_text("session_cluster_id", facts.session_cluster_id)
+            and self._matches_labels(facts.labels)
+            and self._matches_text("engine_version", facts.engine_version)
+            and self._matches_text("status", facts.status)
         )
 
-    def _matches_id(self, raw: Mapping[str, Any]) -> bool:
-        wanted = self.session_cluster_id
-        return wanted is None or raw.get(WIRE_KEYS["session_cluster_id"]) == wanted
+    def _matches_regex(self, name: object) -> bool:
+        """``name_regex`` on the name; a name that is not text (a broken reply) never matches."""
+        if self.name_regex is None:
+            return True
+        text = "" if name is None else name
+        return isinstance(text, str) and self.name_regex.search(text) is not None
 
-    def _matches_labels(self, raw: Mapping[str, Any]) -> bool:
+    def _matches_labels(self, present: object) -> bool:
         if not self.labels:
             return True
-        present = raw.get(WIRE_KEYS["labels"])
         if not isinstance(present, Mapping):
             return False
         return all(
@@ -135,15 +151,22 @@ class ClusterSearch:
 
 def find_clusters(query: ClusterQuery, settings: Settings) -> ClusterSearch:
     """Every cluster matching ``query``, sorted by name; an empty result is a real empty list."""
-    reply = _cache.list_namespace(settings, query.target)
+    listing = _cache.list_namespace(settings, query.target, validate_all=query.selects_all)
+    if query.selects_all:
+        return ClusterSearch(
+            query.workspace, query.namespace, listing.by_name(), listing.request_id
+        )
+    facts = listing.facts
     matched = sorted(
-        (raw for raw in reply.data if query.matches(raw)),
-        key=lambda raw: str(raw.get(WIRE_KEYS["session_cluster_name"]) or ""),
+        (index for index, cluster in enumerate(facts) if query.matches_facts(cluster)),
+        key=lambda index: str(facts[index].name or ""),
     )
     if query.enable_details:
-        matched = _with_details(settings, query.target, matched)
-    clusters = tuple(_validated(raw, query.target) for raw in matched)
-    return ClusterSearch(query.workspace, query.namespace, clusters, reply.request_id)
+        names = [facts[index].name for index in matched]
+        clusters = _with_details(settings, query.target, names)
+    else:
+        clusters = tuple(listing.cluster(index) for index in matched)
+    return ClusterSearch(query.workspace, query.namespace, clusters, listing.request_id)
 
 
 def find_cluster(query: ClusterQuery, settings: Settings) -> SessionCluster:
@@ -191,22 +214,34 @@ class _ReplyCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._replies: dict[tuple[str, ...], Future[Reply]] = {}
+        self._replies: dict[tuple[str, ...], Future[Any]] = {}
         self._clients: dict[Settings, FlinkApiClient] = {}
 
-    def list_namespace(self, settings: Settings, target: Target) -> Reply:
+    def list_namespace(
+        self, settings: Settings, target: Target, *, validate_all: bool = False
+    ) -> Listing:
+        """The namespace's listing; the call that fills the cache parses as its lookup needs."""
         key = ("list", settings.base_url, target.workspace, target.namespace)
-        return self._get(key, lambda: self._client(settings).list_session_clusters(target))
+
+        def fetch() -> Listing:
+            reply = self._client(settings).fetch_session_clusters(target)
+            return parse_listing(reply, target, validate_all=validate_all)
+
+        listing: Listing = self._get(key, fetch)
+        return listing
 
     def get_cluster(self, settings: Settings, target: Target, name: str) -> Reply:
         key = ("get", settings.base_url, target.workspace, target.namespace, name)
-        return self._get(key, lambda: self._client(settings).get_session_cluster(target, name))
+        reply: Reply = self._get(
+            key, lambda: self._client(settings).get_session_cluster(target, name)
+        )
+        return reply
 
     def clear(self) -> None:
         with self._lock:
             self._replies.clear()
 
-    def _get(self, key: tuple[str, ...], fetch: Any) -> Reply:
+    def _get(self, key: tuple[str, ...], fetch: Any) -> Any:
         with self._lock:
             pending = self._replies.get(key)
             owner = pending is None
@@ -216,7 +251,7 @@ class _ReplyCache:
             self._fill(key, pending, fetch)
         return pending.result()
 
-    def _fill(self, key: tuple[str, ...], pending: Future[Reply], fetch: Any) -> None:
+    def _fill(self, key: tuple[str, ...], pending: Future[Any], fetch: Any) -> None:
         try:
             pending.set_result(fetch())
         except BaseException as failure:
@@ -236,36 +271,18 @@ _cache = _ReplyCache()
 
 
 def _with_details(
-    settings: Settings, target: Target, matched: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Replace each listed cluster by its GetSessionCluster form, fetched concurrently."""
-    names = [str(raw.get(WIRE_KEYS["session_cluster_name"])) for raw in matched]
+    settings: Settings, target: Target, names: list[object]
+) -> tuple[SessionCluster, ...]:
+    """The named clusters in their GetSessionCluster form, fetched concurrently."""
     if not names:
-        return matched
-    with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENCY, len(names))) as pool:
-        replies = list(pool.map(lambda name: _cache.get_cluster(settings, target, name), names))
-    return [reply.data for reply in replies]
-
-
-def _validated(raw: Mapping[str, Any], target: Target) -> SessionCluster:
-    """Validate one raw cluster, filling workspace/namespace the service may have omitted."""
-    try:
-        cluster = SessionCluster.model_validate(raw)
-    except ValidationError as problem:
-        detail = problem.errors(include_url=False, include_input=False)[0]
-        where = ".".join(str(part) for part in detail["loc"])
-        raise malformed_response(f"cluster field {where}: {detail['msg']}", target, None) from None
-    missing = {
-        key: value
-        for key, value in (("workspace", target.workspace), ("namespace", target.namespace))
-        if getattr(cluster, key) is None
-    }
-    return cluster.model_copy(update=missing) if missing else cluster
-
-
-def _raw_status(raw: Mapping[str, Any]) -> object:
-    status = raw.get(WIRE_KEYS["status"])
-    return status.get(STATUS_KEY) if isinstance(status, Mapping) else None
+        return ()
+    checked = [name for name in names if isinstance(name, str) and name]
+    if len(checked) != len(names):
+        # Asking GetSessionCluster for "None" would turn a broken listing into "not found".
+        raise malformed_response("a listed cluster has no name to fetch details of", target, None)
+    with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENCY, len(checked))) as pool:
+        replies = list(pool.map(lambda name: _cache.get_cluster(settings, target, name), checked))
+    return tuple(validated(reply.data, target) for reply in replies)
 
 
 def _describe(query: ClusterQuery) -> str:
@@ -278,7 +295,7 @@ def _suggestion(query: ClusterQuery, settings: Settings) -> str:
     """``; did you mean ...`` with the closest existing names (from the cached list)."""
     if query.name is None:
         return ""
-    reply = _cache.list_namespace(settings, query.target)
-    names = [str(raw.get(WIRE_KEYS["session_cluster_name"])) for raw in reply.data]
+    listing = _cache.list_namespace(settings, query.target)
+    names = [str(facts.name) for facts in listing.facts]
     close = difflib.get_close_matches(query.name, names, n=3, cutoff=0.6)
     return f"; did you mean {', '.join(map(repr, close))}?" if close else ""

@@ -8,8 +8,11 @@
 
 Settings come from the stack config a pulumi-alicloud user already has (``alicloud:region``,
 ``alicloud:accessKey`` …, plus ``alicloud-flink:endpoint``); see :mod:`.config`. Importing this
-package is cheap: the API client and the models load on the first lookup.
+package is cheap: the API client and the models load on the first lookup, and
+:class:`SessionClusterLookup` (with the dynamic provider and the drift rules) on first use.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from pulumi_alicloud_flink.get_session_cluster import (
     AwaitableGetSessionClusterResult,
@@ -23,7 +26,9 @@ from pulumi_alicloud_flink.get_session_clusters import (
     get_session_clusters,
     get_session_clusters_output,
 )
-from pulumi_alicloud_flink.session_cluster_lookup import SessionClusterLookup
+
+if TYPE_CHECKING:
+    from pulumi_alicloud_flink.session_cluster_lookup import SessionClusterLookup
 
 __all__ = [
     "AwaitableGetSessionClusterResult",
@@ -36,3 +41,17 @@ __all__ = [
     "get_session_clusters",
     "get_session_clusters_output",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import :class:`SessionClusterLookup` when a program first names it (PEP 562)."""
+    if name == "SessionClusterLookup":
+        from pulumi_alicloud_flink.session_cluster_lookup import SessionClusterLookup
+
+        return SessionClusterLookup
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The module's names, the lazily imported :class:`SessionClusterLookup` included."""
+    return sorted({*globals(), *__all__})
