@@ -33,10 +33,10 @@ demo: install engine
 	$(BIN)/python -m alicloud_flink.stack_runner examples/quickstart
 
 bench: install engine
-	$(BIN)/python -m alicloud_flink.bench
+	$(BIN)/python tests/bench/run.py
 
 reliability: install engine
-	$(BIN)/python -m alicloud_flink.reliability
+	$(BIN)/python tests/reliability/run.py
 
 # Acceptance tests against the real cloud: see tests/live/test_live_cloud.py for the variables.
 live: install

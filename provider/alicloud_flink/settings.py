@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -25,6 +26,9 @@ from alicloud_flink.errors import ConfigurationError
 DEFAULT_CONNECT_TIMEOUT_MS = 5_000
 DEFAULT_READ_TIMEOUT_MS = 10_000
 DEFAULT_MAX_ATTEMPTS = 4
+# urlsplit silently drops tabs and newlines, which would change the host a typo names.
+_UNSAFE_ENDPOINT_CHARACTER = re.compile(r"[\s\x00-\x1f\x7f]")
+_HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 # Each setting: the places it may come from, in order, after an explicit value.
 _SOURCES: dict[str, tuple[str, ...]] = {
@@ -135,10 +139,18 @@ def parse_endpoint(text: str) -> tuple[str, str]:
     typo can never send signed requests in clear text over a network.
     """
     raw = text.strip()
-    parts = urlsplit(raw if "://" in raw else f"https://{raw}")
+    if _UNSAFE_ENDPOINT_CHARACTER.search(raw):
+        raise ConfigurationError(f"endpoint {text!r} must not contain spaces or control characters")
+    try:
+        parts = urlsplit(raw if "://" in raw else f"https://{raw}")
+        port = parts.port
+    except ValueError as problem:  # a bad IPv6 literal, a port that is no number or too big
+        raise ConfigurationError(f"endpoint {text!r} is not a usable URL: {problem}") from None
     scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
+    if scheme not in ("http", "https") or not parts.hostname or not _is_host(parts.hostname):
         raise ConfigurationError(f"endpoint {text!r} is not a host[:port] or an http(s) URL")
+    if port == 0:
+        raise ConfigurationError(f"endpoint {text!r} has port 0")
     if parts.path.strip("/") or parts.query or parts.fragment or parts.username:
         raise ConfigurationError(f"endpoint {text!r} must not carry a path, query or user")
     if scheme == "http" and not is_loopback(parts.hostname):
@@ -147,6 +159,17 @@ def parse_endpoint(text: str) -> tuple[str, str]:
             "(127.0.0.1, ::1, localhost); use https"
         )
     return scheme.upper(), parts.netloc
+
+
+def _is_host(host: str) -> bool:
+    """A DNS name or an IP address (urlsplit has already removed an IPv6 literal's brackets)."""
+    if _HOST_NAME.fullmatch(host):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def is_loopback(host: str) -> bool:

@@ -65,7 +65,7 @@ def name_regex(value: str | None) -> re.Pattern[str] | None:
         raise InvalidInputError("name_regex", f"is longer than {MAX_REGEX_LENGTH} characters")
     try:
         return re.compile(value)
-    except re.error as problem:
+    except (re.error, OverflowError, RecursionError) as problem:  # a{9999999999}, deep nesting
         raise InvalidInputError("name_regex", f"{value!r} does not compile: {problem}") from None
 
 
@@ -73,8 +73,8 @@ def cluster_ids(values: Iterable[str] | None, workspace_id: str, namespace: str)
     """Terraform-style ids ``<workspace>:<namespace>:<name>`` of this workspace and namespace."""
     if values is None:
         return frozenset()
-    if isinstance(values, str):
-        raise InvalidInputError("ids", "must be a list of ids, not one string")
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise InvalidInputError("ids", f"must be a list of ids, not {type(values).__name__}")
     checked = set()
     prefix = f"{workspace_id}:{namespace}:"
     for value in values:

@@ -17,7 +17,10 @@ import pulumi
 if TYPE_CHECKING:
     from alicloud_flink.settings import Settings
 
-__all__ = ["stack_config", "stack_settings"]
+__all__ = ["CREDENTIAL_CONFIG_KEYS", "plaintext_credentials", "stack_config", "stack_settings"]
+
+#: The stack-config keys that hold a credential, which must be set with ``--secret``.
+CREDENTIAL_CONFIG_KEYS = ("alicloud:secretKey", "alicloud:securityToken")
 
 
 def stack_config() -> dict[str, str]:
@@ -41,3 +44,19 @@ def stack_settings() -> Settings:
     from alicloud_flink.settings import resolve_settings
 
     return resolve_settings(stack_config())
+
+
+def plaintext_credentials() -> list[str]:
+    """The credential keys set in the stack config as plain text (not with ``--secret``).
+
+    Pulumi stores the whole stack config of a program with dynamic resources as the inputs of
+    its ``pulumi-python`` provider, in the state: a plain-text credential would land there
+    unencrypted. (pulumi-alicloud's schema marks ``secretKey`` secret; a dynamic provider has no
+    schema to do that.)
+    """
+    values = stack_config()
+    return [
+        key
+        for key in CREDENTIAL_CONFIG_KEYS
+        if key in values and not pulumi.runtime.is_config_secret(key)
+    ]

@@ -58,6 +58,30 @@ class SessionClusterLookup(pulumi.dynamic.Resource, name="SessionClusterLookup")
         :param resource_name: The Pulumi name of this resource (not the cluster's name).
         :param opts: Ordinary resource options (``parent``, ``depends_on``, ``protect`` …).
         """
+        _refuse_plaintext_credentials()
         props: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
         props.update(workspace=workspace, namespace=namespace, name=name)
         super().__init__(SessionClusterLookupProvider(), resource_name, props, opts)
+
+
+def _refuse_plaintext_credentials() -> None:
+    """Fail before registering when a credential is plain-text stack config.
+
+    The engine records the stack config as the ``pulumi-python`` provider's inputs in the
+    state, so the first dynamic resource would write a plain-text credential there.
+    """
+    from pulumi_alicloud_flink.config import plaintext_credentials
+
+    exposed = plaintext_credentials()
+    if exposed:
+        from alicloud_flink.errors import ConfigurationError
+
+        keys = " and ".join(exposed)
+        raise ConfigurationError(
+            f"{keys} {'is' if len(exposed) == 1 else 'are'} set in the stack config as plain "
+            "text; Pulumi records the stack config of a program with dynamic resources, such "
+            "as SessionClusterLookup, in the state, where it would stay unencrypted. Set it "
+            f"with `pulumi config set --secret {exposed[0]} ...`, or take the credential from "
+            "the environment (ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN) "
+            "or a CLI profile (alicloud:profile) instead"
+        )

@@ -125,6 +125,11 @@ class ProviderProcess:
         )
         return self._saw(response.properties)
 
+    def stderr_text(self) -> str:
+        """Everything the plugin wrote to stderr so far (its logs and tracebacks)."""
+        self._stderr.seek(0)
+        return self._stderr.read().decode("utf-8", "replace")
+
     def stop(self) -> None:
         """Close the channel and end the plugin process this object started."""
         self._channel.close()

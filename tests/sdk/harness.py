@@ -20,7 +20,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 T = TypeVar("T")
 PROJECT = "flink-tests"
-SECRET_KEYS = ["alicloud:secretKey"]
+SECRET_KEYS = ["alicloud:secretKey", "alicloud:securityToken"]
 
 
 def emulator_config(emulator: Emulator) -> dict[str, str]:

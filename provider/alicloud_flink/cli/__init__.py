@@ -13,3 +13,14 @@ EXIT_DRIFT = 2  # drift: a tracked field moved, or an expected cluster is missin
 #: Environment defaults of ``-w/--workspace`` and ``-n/--namespace``.
 WORKSPACE_ENV = "ALICLOUD_FLINK_WORKSPACE"
 NAMESPACE_ENV = "ALICLOUD_FLINK_NAMESPACE"
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line for a terminal or CI log.
+
+    Runs of whitespace (newlines included) become one space, and any other control character
+    (an ANSI escape in a server's message, a carriage return in an argument) is shown escaped
+    (``\\x1b``), so that no input can forge or hide a line of the output.
+    """
+    flat = " ".join(text.split())
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in flat)

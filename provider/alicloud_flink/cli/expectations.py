@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from alicloud_flink import validation
-from alicloud_flink.cli import NAMESPACE_ENV, PROG, WORKSPACE_ENV
+from alicloud_flink.cli import NAMESPACE_ENV, PROG, WORKSPACE_ENV, one_line
 from alicloud_flink.cli.options import Identity
 from alicloud_flink.drift import TRACKED_FIELDS, snapshot, tracked_field
 from alicloud_flink.errors import InvalidInputError
@@ -259,4 +259,4 @@ def _tracked_names() -> str:
 
 
 def _warn(message: str) -> None:
-    print(f"{PROG}: warning: {message}", file=sys.stderr)
+    print(f"{PROG}: warning: {one_line(message)}", file=sys.stderr)

@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from alicloud_flink.cli import EXIT_ERROR, PROG
+from alicloud_flink.cli import EXIT_ERROR, PROG, one_line
 from alicloud_flink.cli.parser import build_parser
 
 EXIT_INTERRUPTED = 130
@@ -55,8 +55,7 @@ def _report(failure: Exception, *, debug: bool) -> int:
     else:
         hint = "" if debug else "; re-run with --debug for the traceback"
         message = f"unexpected {type(failure).__name__}: {failure}{hint}"
-    one_line = " ".join(message.split())  # server messages may span lines
-    print(f"{PROG}: error: {one_line}", file=sys.stderr)
+    print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)  # server text may span lines
     return EXIT_ERROR
 
 
@@ -64,7 +63,12 @@ def _run_emulator(argv: list[str]) -> int:
     """``alicloud-flink emulator ...``: hand the rest of the line to the emulator's own CLI."""
     from alicloud_flink.emulator.cli import main as emulator_main
 
-    return emulator_main(argv)
+    try:
+        return emulator_main(argv)
+    except SystemExit as leaving:
+        if leaving.code == 2:  # argparse's usage error; here 2 would read as drift
+            return EXIT_ERROR
+        raise
 
 
 if __name__ == "__main__":

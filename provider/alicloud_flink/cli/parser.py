@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, NoReturn
 
-from alicloud_flink.cli import NAMESPACE_ENV, PROG, WORKSPACE_ENV
+from alicloud_flink.cli import NAMESPACE_ENV, PROG, WORKSPACE_ENV, one_line
 
 _ENVIRONMENT = f"""\
 environment:
@@ -99,7 +99,7 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line and exit 1 (2 means drift)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(1, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(1, f"{self.prog}: error: {one_line(message)} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from types import TracebackType
 
@@ -25,6 +26,9 @@ class Emulator:
     (workspace ``ws-demo``, namespace ``default-namespace``). ``credentials`` maps AccessKey IDs
     to secrets, or lists ``Credential`` objects (for STS tokens); by default only
     ``DEFAULT_CREDENTIAL`` is accepted. State, faults and counters survive ``stop``/``start``.
+    ``clock_skew_seconds`` sets the server's clock that far ahead of this machine's (negative:
+    behind), so that every client's ``x-acs-date`` looks that late (or early) to the signature
+    check: 1200 makes every request 20 minutes stale, past the 15-minute window.
     """
 
     def __init__(
@@ -33,8 +37,10 @@ class Emulator:
         credentials: Credentials | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        clock_skew_seconds: float = 0.0,
     ) -> None:
         self.credentials = _credentials(credentials)
+        self.clock_skew_seconds = clock_skew_seconds
         self._store = ClusterStore(load_state(state))
         self._faults = FaultPlan()
         self._stats = Stats()
@@ -46,7 +52,7 @@ class Emulator:
         """Bind and start serving; return ``self``. Raises OSError if the port is taken."""
         if self._server is not None:
             raise RuntimeError("the emulator is already running")
-        verifier = Verifier(self.credentials)
+        verifier = Verifier(self.credentials, clock=self._clock)
         server = EmulatorServer(self._address, self._store, verifier, self._faults, self._stats)
         # stop() waits up to one poll interval; keep it short so test fixtures stop fast.
         thread = threading.Thread(
@@ -58,6 +64,10 @@ class Emulator:
         thread.start()
         self._server, self._thread = server, thread
         return self
+
+    def _clock(self) -> float:
+        """The server's time: this machine's, shifted by ``clock_skew_seconds``."""
+        return time.time() + self.clock_skew_seconds
 
     def stop(self) -> None:
         """Stop serving and close every connection; a stopped emulator can be started again."""

@@ -13,7 +13,9 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from types import FrameType
+from typing import NoReturn
 
+from alicloud_flink.cli import one_line
 from alicloud_flink.settings import is_loopback
 
 from .app import DEFAULT_CREDENTIAL, Emulator
@@ -35,10 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             emulator = Emulator(args.state, credentials, host=args.host, port=args.port).start()
         except StateError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
             return 1
         except OSError as exc:
-            print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+            print(
+                f"{PROG}: error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr
+            )
             return 1
         try:
             print(emulator.url, flush=True)
@@ -56,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Serve an offline emulator of the Alibaba Cloud Flink session-cluster API.",
     )
@@ -80,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
         help="allow a non-loopback --host (the /_emulator/ admin routes are unauthenticated)",
     )
     return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one printable line (control characters escaped), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see '{self.prog} --help')\n")
 
 
 def _credential(value: str) -> Credential:
