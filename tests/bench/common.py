@@ -37,7 +37,8 @@ class Row:
     """One line of BENCHMARKS.md: what was measured, our figure against what, and the verdict.
 
     ``passed`` is ``None`` when the row could not run or is informational (``info``): it is
-    then neither pass nor fail.
+    then neither pass nor fail. ``out_of_reach`` marks a target the run measured to be beyond
+    any program of this design (row 6); ``passed`` then judges the part the project controls.
     """
 
     key: str
@@ -49,15 +50,18 @@ class Row:
     notes: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
     info: bool = False
+    out_of_reach: bool = False
 
     @property
     def verdict(self) -> str:
-        """``pass``, ``FAIL``, ``info`` or ``not run``."""
+        """``pass``, ``FAIL``, ``info``, ``not run``, or ``out of reach`` with the verdict on
+        the project's own part."""
         if self.info:
             return "info"
         if self.passed is None:
             return "not run"
-        return "pass" if self.passed else "FAIL"
+        verdict = "pass" if self.passed else "FAIL"
+        return f"out of reach; own part: {verdict}" if self.out_of_reach else verdict
 
 
 def cluster(workspace: str, namespace: str, index: int, prefix: str = "cluster") -> Cluster:

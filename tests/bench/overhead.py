@@ -8,7 +8,7 @@ call is a signed request plus the parse and validation the lookup does (every cl
 
 Both sides run warm (imported, connected) in one fresh child process
 (``overhead.py URL clean|pulumi``), share the emulator and the credential, and alternate, in
-three blocks of 200 pairs: the verdict is on the median of the blocks' ratios of medians, so
+five blocks of 200 pairs: the verdict is on the median of the blocks' ratios of medians, so
 that one burst of load on the shared machine does not decide it. The ratio of means, which also
 counts the occasional full garbage collection a call triggers, is shown. A second child (row
 3p, informational) first imports pulumi, as a Pulumi program's process has: the bigger heap
@@ -29,7 +29,7 @@ from common import PYTHON, Row, alternate, emulator_process, median, namespace_s
 
 WORKSPACE, NAMESPACE, CLUSTERS = "ws-call", "ns-fifty", 50
 PAIRS = 200
-BLOCKS = 3
+BLOCKS = 5
 WARM_UP = 30
 TARGET_RATIO = 1.10
 #: What profiling this row found (py-spy, cProfile, gc callbacks; see the report of the change).
