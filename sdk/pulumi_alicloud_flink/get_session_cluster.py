@@ -94,11 +94,15 @@ def get_session_cluster_output(
 
     The lookup waits for every input and runs off the event loop, concurrently with other
     lookups. At preview, while any input is unknown, no request is made and the result is
-    unknown. When any input is secret, the result is secret. Attribute access lifts, so
+    unknown. When any input is secret, the result is secret. With
+    ``pulumi.InvokeOutputOptions(depends_on=[...])`` the lookup also waits for those resources
+    to exist (a custom resource for its id, a component for its registration) and is unknown at
+    preview while one is still to be created. Attribute access lifts, so
     ``get_session_cluster_output(...).cluster.engine_version`` is an ``Output[str]``.
     """
     return lookup_output(
         get_session_cluster,
+        opts,
         workspace=workspace,
         namespace=namespace,
         name=name,

@@ -146,11 +146,14 @@ def get_session_clusters_output(
 
     The lookup waits for every input and runs off the event loop, concurrently with other
     lookups. At preview, while any input is unknown, no request is made and the result is
-    unknown. When any input is secret, the result is secret. ``opts`` is accepted and, as in
-    the plain form, changes nothing.
+    unknown. When any input is secret, the result is secret. With
+    ``pulumi.InvokeOutputOptions(depends_on=[...])`` the lookup also waits for those resources
+    to exist (a custom resource for its id, a component for its registration) and is unknown at
+    preview while one is still to be created.
     """
     return lookup_output(
         get_session_clusters,
+        opts,
         workspace=workspace,
         namespace=namespace,
         ids=ids,

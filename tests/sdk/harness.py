@@ -44,7 +44,9 @@ class ProgramMocks(pulumi.runtime.Mocks):
         self.registered.append(args)
         if args.typ.startswith("pulumi-python:dynamic"):
             return self._run_dynamic(args.inputs)
-        return f"{args.name}-id", {} if self.preview else dict(args.inputs)
+        if self.preview:  # a resource about to be created has no id and no outputs yet
+            return None, {}
+        return f"{args.name}-id", dict(args.inputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:
         raise AssertionError(f"no invoke expected, got {args.token}")
