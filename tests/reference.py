@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from alicloud_flink.emulator import DEFAULT_CREDENTIAL, Emulator
 from alicloud_flink.settings import Settings, resolve_settings
+
+if TYPE_CHECKING:
+    from typing import Unpack  # 3.11+; annotations are never evaluated at run time
+
+
+class SettingsOverrides(TypedDict, total=False):
+    """Explicit values :func:`settings_for` passes on to ``resolve_settings``."""
+
+    region: str
+    security_token: str
+    profile: str
+    connect_timeout_ms: int
+    read_timeout_ms: int
+    max_attempts: int
 
 
 def reference_cluster() -> dict[str, Any]:
@@ -17,7 +31,9 @@ def reference_cluster() -> dict[str, Any]:
     return cluster
 
 
-def settings_for(emulator: Emulator, secret: str | None = None, **extra: str | int) -> Settings:
+def settings_for(
+    emulator: Emulator, secret: str | None = None, **extra: Unpack[SettingsOverrides]
+) -> Settings:
     """Settings that reach ``emulator`` with its default credential (or another secret)."""
     key_id, default_secret = (
         DEFAULT_CREDENTIAL.access_key_id,

@@ -68,7 +68,7 @@ class ProviderProcess:
         )
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> provider_pb2.CheckResponse:
-        response = self._stub.Check(
+        response: provider_pb2.CheckResponse = self._stub.Check(
             provider_pb2.CheckRequest(urn=URN, olds=_struct(olds), news=_struct(news))
         )
         self._saw(response.inputs)
@@ -97,7 +97,7 @@ class ProviderProcess:
         news: Mapping[str, Any],
         old_inputs: Mapping[str, Any],
     ) -> provider_pb2.DiffResponse:
-        return self._stub.Diff(
+        response: provider_pb2.DiffResponse = self._stub.Diff(
             provider_pb2.DiffRequest(
                 id=id_,
                 urn=URN,
@@ -106,6 +106,7 @@ class ProviderProcess:
                 old_inputs=_struct(old_inputs),
             )
         )
+        return response
 
     def update(
         self,

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -375,7 +376,7 @@ def run_cli(scenario: Scenario, size: Size, row: Row) -> None:
         for name in size.cli_probes:
             args, calls = _cli_command(name, scenario, target)
             target.write_text(SENTINEL)
-            observed = bench.probe(name, lambda a=args: _run_cli(env, a), calls=calls)
+            observed = bench.probe(name, partial(_run_cli, env, args), calls=calls)
             _judge_cli(row, scenario, name, observed, target)
 
 
@@ -477,7 +478,7 @@ def run_engine(scenario: Scenario, size: Size, row: Row) -> None:
             written = target.read_text()
             for operation in ("refresh", "up"):
                 observed = bench.probe(
-                    operation, lambda o=operation: stack.run(o), exact_requests=False
+                    operation, partial(stack.run, operation), exact_requests=False
                 )
                 stack.judge(row, operation, observed)
                 row.expect(

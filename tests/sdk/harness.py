@@ -40,7 +40,9 @@ class ProgramMocks(pulumi.runtime.Mocks):
         self.preview = preview
         self.registered: list[pulumi.runtime.MockResourceArgs] = []
 
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+    def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
         self.registered.append(args)
         if args.typ.startswith("pulumi-python:dynamic"):
             return self._run_dynamic(args.inputs)
@@ -48,10 +50,12 @@ class ProgramMocks(pulumi.runtime.Mocks):
             return None, {}
         return f"{args.name}-id", dict(args.inputs)
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         raise AssertionError(f"no invoke expected, got {args.token}")
 
-    def _run_dynamic(self, inputs: Mapping[str, Any]) -> tuple[str | None, dict]:
+    def _run_dynamic(self, inputs: Mapping[str, Any]) -> tuple[str | None, dict[str, Any]]:
         """Configure, check and (outside preview) create, as the dynamic plugin would.
 
         Secrets are unwrapped first, as the engine strips them for the plugin.

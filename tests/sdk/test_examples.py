@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 import pytest
-import yaml
+import yaml  # type: ignore[import-untyped]  # pyyaml comes with pulumi; no stubs here
 
 from .harness import ProgramMocks, settle
 

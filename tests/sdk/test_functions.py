@@ -45,7 +45,8 @@ def test_plural_lookup_returns_the_core_models(program: Program) -> None:
     assert (result.ids, result.names) == ([CLUSTER_ID], [CLUSTER])
     (cluster,) = result.clusters
     assert cluster == SessionCluster.model_validate(reference_cluster())
-    awaited = settle(pulumi.Output.from_input(result)).value  # Output awaits an awaitable
+    output: pulumi.Output[GetSessionClustersResult] = pulumi.Output.from_input(result)
+    awaited = settle(output).value  # Output awaits an awaitable
     assert type(awaited) is GetSessionClustersResult
     assert vars(awaited) == vars(result)
 
