@@ -27,7 +27,7 @@ test: install engine
 lint: install
 	$(BIN)/ruff check provider sdk tests examples
 	$(BIN)/ruff format --check provider sdk tests examples
-	$(BIN)/mypy provider/alicloud_flink sdk/pulumi_alicloud_flink
+	$(BIN)/mypy provider/alicloud_flink sdk/pulumi_alicloud_flink tests
 
 demo: install engine
 	$(BIN)/python -m alicloud_flink.stack_runner examples/quickstart
