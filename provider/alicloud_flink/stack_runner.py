@@ -314,7 +314,7 @@ class StackRunner:
 
 def read_project(project_dir: Path) -> tuple[str, Path]:
     """The project's name and program file, from ``Pulumi.yaml`` (``main`` defaults to ``.``)."""
-    import yaml  # type: ignore[import-untyped]  # pyyaml comes with pulumi; no stubs here
+    import yaml
 
     settings: dict[str, Any] = yaml.safe_load((project_dir / "Pulumi.yaml").read_text("utf-8"))
     main = project_dir / str(settings.get("main") or ".")

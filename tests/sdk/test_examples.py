@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 import pytest
-import yaml  # type: ignore[import-untyped]  # pyyaml comes with pulumi; no stubs here
+import yaml
 
 from .harness import ProgramMocks, settle
 
