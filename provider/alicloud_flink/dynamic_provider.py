@@ -124,17 +124,24 @@ class SessionClusterLookupProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Look again and return the observation as outputs *and* inputs, so refresh shows drift.
 
-        The id is empty (the resource is gone) only when the namespace was listed and the cluster
-        is not in it. Any API error, a missing namespace included, is raised: an error never
-        removes the resource from the state.
+        A cluster that is not in its namespace is gone (an empty id, which refresh turns into a
+        deletion) when ``props`` hold an earlier observation. When they hold none, this is the
+        first read of ``SessionClusterLookup.get``, and a missing cluster is ``NotFoundError``
+        (naming workspace, namespace and name): the engine cannot be told "does not exist" by a
+        dynamic provider and would record an empty resource. Any API error, a missing namespace
+        included, is raised: an error never removes the resource from the state.
         """
-        from alicloud_flink.lookup import find_clusters
+        from alicloud_flink.lookup import find_cluster, find_clusters
 
         query = lookup_query(props)
-        search = find_clusters(query, current_settings())
-        if not search.clusters:
-            return ReadResult("", {})
-        state = observation(query, search.clusters[0])
+        if props.get(VERSION_KEY) is None:
+            cluster = find_cluster(query, current_settings())
+        else:
+            search = find_clusters(query, current_settings())
+            if not search.clusters:
+                return ReadResult("", {})
+            cluster = search.clusters[0]
+        state = observation(query, cluster)
         return ReadResult(id_, outs=state, inputs=dict(state))
 
 

@@ -87,6 +87,25 @@ def cluster_ids(values: Iterable[str] | None, workspace_id: str, namespace: str)
     return frozenset(checked)
 
 
+def cluster_id(field: str, value: object) -> tuple[str, str, str]:
+    """A Terraform-style id ``<workspace>:<namespace>:<name>`` split into its three parts.
+
+    The first two colons separate the parts, as Terraform's provider reads its ids, so a name
+    may hold colons and a namespace may not.
+    """
+    checked = text(field, value)
+    parts = checked.split(":", 2)
+    if (
+        len(parts) != 3
+        or not _WORKSPACE.fullmatch(parts[0])
+        or any(part in ("", ".", "..") for part in parts[1:])
+    ):
+        raise InvalidInputError(
+            field, f"{checked!r} is not of the form <workspace>:<namespace>:<session cluster name>"
+        )
+    return parts[0], parts[1], parts[2]
+
+
 def labels(values: Mapping[str, object] | None) -> dict[str, str]:
     """Label filters: non-empty keys; values compared as text (the API may send numbers)."""
     if values is None:

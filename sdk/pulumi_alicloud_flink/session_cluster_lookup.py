@@ -63,6 +63,37 @@ class SessionClusterLookup(pulumi.dynamic.Resource, name="SessionClusterLookup")
         props.update(workspace=workspace, namespace=namespace, name=name)
         super().__init__(SessionClusterLookupProvider(), resource_name, props, opts)
 
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> SessionClusterLookup:
+        """Read the cluster with the Terraform-style id ``<workspace>:<namespace>:<name>``.
+
+        The engine reads this resource instead of creating it: the provider's Read looks the
+        cluster up, at preview as at update, and the outputs are what it saw. A cluster that
+        does not exist fails the preview or update with ``NotFoundError`` naming workspace,
+        namespace and name; a malformed id raises ``InvalidInputError`` naming ``id`` before
+        anything is registered (once known, when the id is an Output). The engine counts a
+        read as no change, so drift shows in ``pulumi refresh --expect-no-changes`` (and in
+        the stack outputs a preview prints), not in ``preview --expect-no-changes``. Removing
+        ``get`` from the program only drops the resource from the state.
+        """
+        read = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        given = pulumi.Output.from_input(id)
+        if isinstance(id, str):
+            workspace, namespace, name = _identity(id)
+            return SessionClusterLookup(resource_name, workspace, namespace, name, read)
+        identity = given.apply(_identity)
+        return SessionClusterLookup(resource_name, identity[0], identity[1], identity[2], read)
+
+
+def _identity(cluster_id: str) -> tuple[str, str, str]:
+    from alicloud_flink.validation import cluster_id as split_cluster_id
+
+    return split_cluster_id("id", cluster_id)
+
 
 def _refuse_plaintext_credentials() -> None:
     """Fail before registering when a credential is plain-text stack config.

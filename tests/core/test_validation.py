@@ -6,6 +6,7 @@ import pytest
 from alicloud_flink.client import session_clusters_path
 from alicloud_flink.errors import InvalidInputError
 from alicloud_flink.lookup import ClusterQuery
+from alicloud_flink.validation import cluster_id
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -65,3 +66,30 @@ def test_every_accepted_namespace_is_exactly_one_path_segment(namespace: str) ->
         return
     path = session_clusters_path(query.namespace, "name/with/slash")
     assert path.count("/") == 6
+
+
+@pytest.mark.parametrize(
+    ("value", "parts"),
+    [
+        (
+            "ws-demo:default-namespace:test-sessionCluster",
+            ("ws-demo", "default-namespace", "test-sessionCluster"),
+        ),
+        ("ws:ns:name:with:colons", ("ws", "ns", "name:with:colons")),
+        ("ws:命名空间:a b", ("ws", "命名空间", "a b")),
+    ],
+)
+def test_a_cluster_id_splits_at_its_first_two_colons(
+    value: str, parts: tuple[str, str, str]
+) -> None:
+    assert cluster_id("id", value) == parts
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "ws:ns", "ws:ns:", ":ns:name", "ws::name", "w s:ns:name", "ws:..:name", "ws:ns:.", 7],
+)
+def test_a_malformed_cluster_id_names_the_field(value: object) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        cluster_id("id", value)
+    assert caught.value.field == "id"

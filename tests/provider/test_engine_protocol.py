@@ -121,6 +121,29 @@ def test_a_vanished_cluster_is_gone_on_refresh_and_fails_preview(
         assert named in failure.reason
 
 
+def test_a_first_read_observes_the_cluster_it_is_given(plugin: Plugin) -> None:
+    """``SessionClusterLookup.get``: the engine reads with the program's inputs only."""
+    id_, outputs, inputs = plugin().read(CLUSTER_ID, INPUTS, INPUTS)
+
+    assert id_ == CLUSTER_ID
+    assert outputs == inputs
+    assert outputs["engine_version"] == ENGINE
+    assert outputs["provider_version"] == provider_version()
+
+
+def test_a_first_read_of_a_missing_cluster_is_not_found_rather_than_empty(
+    plugin: Plugin,
+) -> None:
+    missing = program_inputs(WORKSPACE, NAMESPACE, "missing-cluster")
+
+    with pytest.raises(grpc.RpcError) as failed:
+        plugin().read(f"{WORKSPACE}:{NAMESPACE}:missing-cluster", missing, missing)
+
+    details = failed.value.details() or ""
+    for named in ("NotFoundError", "missing-cluster", WORKSPACE, NAMESPACE):
+        assert named in details
+
+
 @pytest.mark.parametrize("kind", ["http500", "success_false", "drop"])
 def test_an_api_error_during_read_is_an_error_not_a_deletion(
     plugin: Plugin, canary_emulator: Emulator, kind: str

@@ -45,7 +45,7 @@ class ProgramMocks(pulumi.runtime.Mocks):
     ) -> tuple[str | None, dict[str, Any]]:
         self.registered.append(args)
         if args.typ.startswith("pulumi-python:dynamic"):
-            return self._run_dynamic(args.inputs)
+            return self._run_dynamic(args.inputs, args.resource_id)
         if self.preview:  # a resource about to be created has no id and no outputs yet
             return None, {}
         return f"{args.name}-id", dict(args.inputs)
@@ -55,14 +55,20 @@ class ProgramMocks(pulumi.runtime.Mocks):
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         raise AssertionError(f"no invoke expected, got {args.token}")
 
-    def _run_dynamic(self, inputs: Mapping[str, Any]) -> tuple[str | None, dict[str, Any]]:
-        """Configure, check and (outside preview) create, as the dynamic plugin would.
+    def _run_dynamic(
+        self, inputs: Mapping[str, Any], read_id: str | None
+    ) -> tuple[str | None, dict[str, Any]]:
+        """Configure, then read (``read_id``) or check and (outside preview) create, as the
+        dynamic plugin would.
 
         Secrets are unwrapped first, as the engine strips them for the plugin.
         """
         plain = {key: unwrap_rpc_secret(value) for key, value in inputs.items()}
         provider = dill.loads(base64.b64decode(plain.pop("__provider")))
         provider.configure(ConfigureRequest(Config(self.config, PROJECT)))
+        if read_id:  # a read (``Resource.get``): the engine calls Read, at preview too
+            read = provider.read(read_id, plain)
+            return read.id, read.outs
         checked = provider.check({}, plain)
         assert not checked.failures, [(f.property, f.reason) for f in checked.failures]
         if self.preview:

@@ -14,7 +14,7 @@ import yaml
 from .harness import ProgramMocks, settle
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = ["quickstart", "list-clusters", "drift-check", "use-as-input"]
+EXAMPLES = ["quickstart", "list-clusters", "drift-check", "use-as-input", "existing-by-id"]
 ENGINE = "vvr-6.0.7-flink-1.15"
 Program = Callable[..., ProgramMocks]
 
@@ -64,6 +64,18 @@ def test_use_as_input_feeds_the_engine_version_to_a_resource(program: Program) -
     assert pinned.typ.endswith(":PinnedSetting")
     assert pinned.inputs["value"] == ENGINE
     assert exports == {"pinnedKey": "flink.engineVersion", "pinnedEngineVersion": ENGINE}
+
+
+def test_existing_by_id_reads_the_cluster(program: Program) -> None:
+    mocks = program()
+
+    assert run_example("existing-by-id") == {
+        "sessionClusterId": "1f68a52c-1760-43c6-97fb-afe0674b****",
+        "engineVersion": ENGINE,
+        "deploymentTargetName": "default-queue",
+    }
+    (read,) = mocks.registered
+    assert read.resource_id == "ws-demo:default-namespace:test-sessionCluster"
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 
 import dill
+import pulumi
+import pytest
 from alicloud_flink import drift
 from alicloud_flink.dynamic_provider import (
     IDENTITY_KEYS,
@@ -15,6 +17,7 @@ from alicloud_flink.dynamic_provider import (
     SessionClusterLookupProvider,
 )
 from alicloud_flink.emulator import DEFAULT_CREDENTIAL
+from alicloud_flink.errors import InvalidInputError
 from pulumi_alicloud_flink import SessionClusterLookup
 
 from .harness import ProgramMocks, settle, unknown_at_preview
@@ -22,6 +25,7 @@ from .harness import ProgramMocks, settle, unknown_at_preview
 Program = Callable[..., ProgramMocks]
 SECRET = DEFAULT_CREDENTIAL.access_key_secret  # in the stack config of every program here
 WORKSPACE, NAMESPACE, NAME = "ws-demo", "default-namespace", "test-sessionCluster"
+CLUSTER_ID = f"{WORKSPACE}:{NAMESPACE}:{NAME}"
 
 
 def test_the_output_names_are_the_contract_the_cli_reads() -> None:
@@ -74,4 +78,34 @@ def test_preview_with_an_unknown_name_leaves_outputs_unknown(
     )
 
     assert not settle(lookup.engine_version).known
+    assert requests_made() == 0
+
+
+def test_get_reads_the_cluster_of_a_terraform_style_id_at_preview(program: Program) -> None:
+    mocks = program(preview=True)
+    lookup = SessionClusterLookup.get("cluster", CLUSTER_ID)
+
+    assert settle(lookup.engine_version).value == "vvr-6.0.7-flink-1.15"
+    (read,) = mocks.registered
+    assert read.resource_id == CLUSTER_ID
+    assert [read.inputs[key] for key in IDENTITY_KEYS] == [WORKSPACE, NAMESPACE, NAME]
+
+
+def test_get_takes_the_id_as_an_output(program: Program) -> None:
+    program()
+    lookup = SessionClusterLookup.get("cluster", pulumi.Output.from_input(CLUSTER_ID))
+
+    assert settle(lookup.id).value == CLUSTER_ID
+    assert settle(lookup.deployment_target_name).value == "default-queue"
+    assert settle(lookup.name).value == NAME
+
+
+def test_get_refuses_a_malformed_id_before_registering_anything(
+    program: Program, requests_made: Callable[[], int]
+) -> None:
+    mocks = program()
+
+    with pytest.raises(InvalidInputError, match=r"^invalid id: 'ws-demo:default-namespace' is"):
+        SessionClusterLookup.get("cluster", f"{WORKSPACE}:{NAMESPACE}")
+    assert mocks.registered == []
     assert requests_made() == 0
