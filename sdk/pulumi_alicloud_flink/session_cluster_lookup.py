@@ -90,6 +90,7 @@ class SessionClusterLookup(pulumi.dynamic.Resource, name="SessionClusterLookup")
 
 
 def _identity(cluster_id: str) -> tuple[str, str, str]:
+    """Workspace, namespace and name of an id; a malformed one is refused naming ``id``."""
     from alicloud_flink.validation import cluster_id as split_cluster_id
 
     return split_cluster_id("id", cluster_id)
