@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import pytest
 from alicloud_flink.emulator import Emulator
-from alicloud_flink.stack_runner import EXPECT_NO_CHANGES_EXIT_CODE
 
 from .helpers import (
     LOOKUP_TYPE,
     NAME,
     NAMESPACE,
+    NEW_ENGINE,
     WORKSPACE,
     OpenStack,
+    assert_engine_version_drift,
+    drift_engine_version,
     emulated_cluster,
     resources_of,
     up,
 )
 
 pytestmark = pytest.mark.engine
-NEW_ENGINE = "vvr-8.0.9-flink-1.17"
 
 
 def test_get_reads_the_cluster_and_refresh_shows_its_drift(
@@ -33,17 +34,14 @@ def test_get_reads_the_cluster_and_refresh_shows_its_drift(
 
     outputs = up(runner)
     (state,) = resources_of(runner, LOOKUP_TYPE)
-    emulator.admin.patch_cluster(WORKSPACE, NAMESPACE, NAME, {"engineVersion": NEW_ENGINE})
+    drift_engine_version(emulator)
     refresh = runner.refresh(expect_no_changes=True)
 
     assert outputs["engineVersion"] == cluster["engineVersion"]
     assert outputs["sessionClusterId"] == cluster["sessionClusterId"]
     assert state["id"] == f"{WORKSPACE}:{NAMESPACE}:{NAME}"
     assert state["external"] is True  # read, not created: the stack does not own it
-    assert refresh.code == EXPECT_NO_CHANGES_EXIT_CODE, refresh.output
-    assert f'~ engine_version        : "{cluster["engineVersion"]}" => "{NEW_ENGINE}"' in (
-        refresh.output
-    )
+    assert_engine_version_drift(refresh, cluster["engineVersion"], NEW_ENGINE)
 
 
 def test_get_of_a_missing_cluster_fails_the_preview_naming_it(open_stack: OpenStack) -> None:
