@@ -145,6 +145,20 @@ def test_a_first_read_of_a_missing_cluster_is_not_found_rather_than_empty(
 
 
 @pytest.mark.parametrize("kind", ["http500", "success_false", "drop"])
+def test_an_api_error_during_a_first_read_is_that_error_not_not_found(
+    plugin: Plugin, canary_emulator: Emulator, kind: str
+) -> None:
+    canary_emulator.admin.add_fault({"kind": kind, "count": -1})
+
+    with pytest.raises(grpc.RpcError) as failed:
+        plugin().read(CLUSTER_ID, INPUTS, INPUTS)
+
+    details = failed.value.details() or ""
+    assert "alicloud_flink.errors" in details
+    assert "NotFoundError" not in details
+
+
+@pytest.mark.parametrize("kind", ["http500", "success_false", "drop"])
 def test_an_api_error_during_read_is_an_error_not_a_deletion(
     plugin: Plugin, canary_emulator: Emulator, kind: str
 ) -> None:
