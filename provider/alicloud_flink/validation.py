@@ -117,6 +117,15 @@ def labels(values: Mapping[str, object] | None) -> dict[str, str]:
     return {key: label_text(value) for key, value in values.items()}
 
 
+def output_path(value: object) -> str | None:
+    """``output_file``: absent, or a non-blank string (a path may be long or padded)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError("output_file", "must be a non-empty file path")
+    return value
+
+
 def optional_text(field: str, value: object) -> str | None:
     """An optional filter such as ``status`` or ``engine_version``."""
     return None if value is None else text(field, value)

@@ -88,6 +88,7 @@ def get_session_clusters(
     ``alicloud_flink.errors.InvalidInputError`` naming the argument before any request; API
     failures raise the other ``alicloud_flink.errors`` classes.
     """
+    from alicloud_flink import validation
     from alicloud_flink.lookup import ClusterQuery, find_clusters
 
     from pulumi_alicloud_flink.config import stack_settings
@@ -101,7 +102,7 @@ def get_session_clusters(
         status=status,
         enable_details=enable_details,
     )
-    target = _checked_path(output_file)
+    target = validation.output_path(output_file)
     search = find_clusters(query, stack_settings())
     if target is not None:
         from alicloud_flink.output_file import write_output_file
@@ -117,17 +118,6 @@ def get_session_clusters(
         name_regex=name_regex,
         output_file=target,
     )
-
-
-def _checked_path(output_file: object) -> str | None:
-    """``output_file`` as given, refused before any request unless it is a non-blank string."""
-    if output_file is None:
-        return None
-    if not isinstance(output_file, str) or not output_file.strip():
-        from alicloud_flink.errors import InvalidInputError
-
-        raise InvalidInputError("output_file", "must be a non-empty file path")
-    return output_file
 
 
 def get_session_clusters_output(
