@@ -10,7 +10,7 @@ modified. The provider (:mod:`alicloud_flink.dynamic_provider`) runs in the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi.dynamic
@@ -81,11 +81,10 @@ class SessionClusterLookup(pulumi.dynamic.Resource, name="SessionClusterLookup")
         ``get`` from the program only drops the resource from the state.
         """
         read = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        given = pulumi.Output.from_input(id)
         if isinstance(id, str):
             workspace, namespace, name = _identity(id)
             return SessionClusterLookup(resource_name, workspace, namespace, name, read)
-        identity = given.apply(_identity)
+        identity = pulumi.Output.from_input(cast("pulumi.Input[str]", id)).apply(_identity)
         return SessionClusterLookup(resource_name, identity[0], identity[1], identity[2], read)
 
 
